@@ -1,0 +1,1 @@
+"""Resource groups of the client, one per entity group."""

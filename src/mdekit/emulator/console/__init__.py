@@ -1,0 +1,1 @@
+"""The emulator's web console: server-rendered pages for the admin."""
