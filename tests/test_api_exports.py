@@ -552,6 +552,7 @@ def test_roles(emu: InProcess, role_tokens: dict[str, str], operation: str, role
 
 def test_files_exports_allow_5_calls_a_minute(tmp_path: Path) -> None:
     with in_process(tmp_path / "quota", quotas=True, machines=3, alerts=3) as emu:
+        emu.emulator.clock.freeze()  # all six calls in one quota window
         token = emu.token()
         path = path_of("exports.certificates_files")
         statuses = [emu.api("GET", path, token).status_code for _ in range(6)]

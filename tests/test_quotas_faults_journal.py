@@ -18,9 +18,12 @@ from tests.support.emulators import GRAPH_SCOPE, InProcess, Served, in_process, 
 
 @pytest.fixture
 def limited(tmp_path: Path) -> Iterator[InProcess]:
-    """An emulator with quotas on, scaled to 5% (alerts: 5/min, hunting: 2/min)."""
+    """An emulator with quotas on, scaled to 5% (alerts: 5/min, hunting: 2/min). Its clock is
+    frozen so that a test's calls all fall in one fixed quota window: on a running clock, a
+    minute boundary between two calls starts a fresh count (a CI run once saw that)."""
     with in_process(tmp_path / "limited") as emu:
         emu.http.put("/_emulator/quotas", headers=admin(emu), json={"scale": 0.05})
+        emu.http.post("/_emulator/clock", headers=admin(emu), json={"freeze": True})
         yield emu
 
 

@@ -144,6 +144,7 @@ def test_an_emulator_given_redis_keeps_its_quota_counters_there(tmp_path: Path) 
         store = emu.emulator.defender.limiter.store
         assert isinstance(store, RedisCounters)
         emu.emulator.runtime.change_quotas({"enabled": True, "scale": 0.02})
+        emu.emulator.clock.freeze()  # all three calls in one quota window
         token = emu.token()
         statuses = [emu.api("GET", "/api/machines", token).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]

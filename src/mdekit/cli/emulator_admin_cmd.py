@@ -70,6 +70,7 @@ def _show(state: dict[str, object]) -> None:
 
 @clock_app.command("show")
 def clock_show(state_dir: StateDirOpt = None, url: UrlOpt = None) -> None:
+    """The emulator's time now, its offset from real time, and whether it is frozen."""
     _show(control(state_dir, url, "GET", "/clock"))
 
 
@@ -88,11 +89,13 @@ def clock_advance(
 
 @clock_app.command("freeze")
 def clock_freeze(state_dir: StateDirOpt = None, url: UrlOpt = None) -> None:
+    """Stop the clock: time moves only by `advance` (repeatable tests, quota windows)."""
     _show(control(state_dir, url, "POST", "/clock", json={"freeze": True}))
 
 
 @clock_app.command("thaw")
 def clock_thaw(state_dir: StateDirOpt = None, url: UrlOpt = None) -> None:
+    """Start the clock again from where it stood."""
     _show(control(state_dir, url, "POST", "/clock", json={"thaw": True}))
 
 
