@@ -218,18 +218,31 @@ def compile_query(
     come back empty). `probe` runs SQL and returns rows: plugins whose output columns depend
     on the data (bag_unpack, pivot) use it. Raises KqlSyntaxError or KqlSemanticError.
     """
+    return compile_in_context(text, tables, now=now, file_profile=file_profile, probe=probe)[0]
+
+
+def compile_in_context(
+    text: str,
+    tables: Mapping[str, Sequence[tuple[str, str]]],
+    *,
+    now: datetime | None = None,
+    file_profile: FileProfileHook | str | None = None,
+    probe: Callable[[str], list[tuple[object, ...]]] | None = None,
+) -> tuple[CompiledQuery, Context]:
+    """`compile_query()`, with the context it compiled in (what the query depended on)."""
     statements = parse(text)
     moment = now or datetime.now(UTC)
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     hook = FileProfileHook(file_profile) if isinstance(file_profile, str) else file_profile
-    ctx = Context(tables=_checked(tables), now=moment, file_profile=hook, probe=probe)
+    ctx = Context(tables=_checked(tables), moment=moment, file_profile=hook, probe=probe)
     relation = Compiler(ctx).script(statements, Env())
-    return CompiledQuery(finish(ctx, relation), relation.schema)
+    return CompiledQuery(finish(ctx, relation), relation.schema), ctx
 
 
 def _checked(tables: Mapping[str, Sequence[tuple[str, str]]]) -> CheckedTables:
-    return CheckedTables(tables)
+    # Already checked (a `CompiledQueries` keeps one): its checks carry over.
+    return tables if isinstance(tables, CheckedTables) else CheckedTables(tables)
 
 
 class CheckedTables(Mapping[str, tuple[tuple[str, str], ...]]):

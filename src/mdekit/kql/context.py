@@ -112,7 +112,7 @@ class Context:
     """Per-query translation state shared by every translator."""
 
     tables: Mapping[str, Sequence[tuple[str, str]]]
-    now: datetime
+    moment: datetime
     file_profile: FileProfileHook | None = None
     compile_tabular: Callable[[Query | Expr, Env], Relation] | None = None
     # Runs SQL and returns rows; plugins whose columns depend on the data use it.
@@ -120,6 +120,15 @@ class Context:
     ctes: list[tuple[str, exp.Expression]] = field(default_factory=list)
     _aliases: int = 0
     _default_columns: int = 0
+    # Whether the SQL depends on the moment of compiling (now(), ago()): such a query's
+    # compiled form cannot be reused at another moment (see `plan_cache`).
+    clock_read: bool = False
+
+    @property
+    def now(self) -> datetime:
+        """The query's `now()`; reading it marks the compiled SQL as bound to this moment."""
+        self.clock_read = True
+        return self.moment
 
     def has_table(self, name: str) -> bool:
         """Exact name, or a unique case-insensitive match (see Compiler.table_name)."""

@@ -24,6 +24,7 @@ from mdekit.kql import types as T
 from mdekit.kql.compiler import compile_query
 from mdekit.kql.context import FileProfileHook
 from mdekit.kql.errors import KqlRuntimeError
+from mdekit.kql.plan_cache import CompiledQueries
 from mdekit.kql.tab_sources import FILE_PROFILE_COLUMNS
 
 Schema = Mapping[str, Sequence[tuple[str, str]]]
@@ -173,8 +174,12 @@ def run(
     now: datetime | None = None,
     max_rows: int | None = None,
     file_profile: FileProfileHook | str | None = None,
+    compiled_by: CompiledQueries | None = None,
 ) -> Result:
-    """Compile and run a KQL query; raises KqlError subclasses (syntax, semantic, runtime)."""
+    """Compile and run a KQL query; raises KqlError subclasses (syntax, semantic, runtime).
+
+    `compiled_by` keeps compiled queries for reuse; it must have been made for these
+    `tables` and this `file_profile`."""
 
     def probe(sql: str) -> list[tuple[object, ...]]:
         try:
@@ -182,7 +187,12 @@ def run(
         except duckdb.Error as error:
             raise KqlRuntimeError(f"Query execution failed: {error}") from error
 
-    compiled = compile_query(text, tables, now=now, file_profile=file_profile, probe=probe)
+    if compiled_by is None:
+        compiled = compile_query(text, tables, now=now, file_profile=file_profile, probe=probe)
+    elif compiled_by.tables is not tables or compiled_by.file_profile != file_profile:
+        raise ValueError("compiled_by was made for other tables or another file_profile")
+    else:
+        compiled = compiled_by.compile(text, now=now, probe=probe)
     try:
         cursor = conn.execute(compiled.sql)
         raw = cursor.fetchall() if max_rows is None else cursor.fetchmany(max_rows)

@@ -18,7 +18,7 @@ from mdekit.emulator.domain.errors import InvalidInput, Throttled
 from mdekit.emulator.domain.throttle import Limiter, Quota
 from mdekit.emulator.hunting.stats import QueryMeter
 from mdekit.emulator.hunting.store import FILE_PROFILES, HuntingStore
-from mdekit.kql import KqlError, Result, run
+from mdekit.kql import CompiledQueries, KqlError, Result, run
 
 MAX_ROWS = 100_000
 MAX_RESULT_BYTES = 124 * 1024 * 1024
@@ -100,6 +100,8 @@ class HuntingService:
         self.meta = meta
         self.limits = limits or HuntingLimits()
         self.budget = CpuBudget(limiter)
+        # Every tenant has the same tables: one set of compiled queries serves them all.
+        self.compiled = CompiledQueries(HUNTING_TABLES, file_profile=FILE_PROFILES)
 
     def run(
         self,
@@ -125,6 +127,7 @@ class HuntingService:
                 now=now,
                 max_rows=self.limits.max_rows,
                 file_profile=FILE_PROFILES,
+                compiled_by=self.compiled,
             )
         except KqlError as exc:
             if "INTERRUPT" in exc.message.upper():
