@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,16 +20,36 @@ from tests.support.emulators import Served
 def mdekit(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "mdekit", *args],
-        input=stdin,
+    # PYTHONFAULTHANDLER: a command that hangs is sent SIGABRT and prints every thread's
+    # stack, so the failure says where it stood.
+    full_env = {**os.environ, "COLUMNS": "200", "PYTHONFAULTHANDLER": "1", **(env or {})}
+    command = [sys.executable, "-m", "mdekit", *args]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env=full_env,
-        capture_output=True,
         text=True,
-        timeout=timeout,
-        check=False,
-    )
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            stdout, stderr = process.communicate(timeout=30)
+            pytest.fail(
+                f"`mdekit {' '.join(args)}` did not finish in {timeout:.0f} s; its threads:\n"
+                f"{stderr[-12000:]}\nstdout: {stdout[-2000:]}\n"
+                f"this process's threads (a served emulator runs here):\n{_own_threads()}"
+            )
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _own_threads() -> str:
+    with tempfile.TemporaryFile("w+") as dump:
+        faulthandler.dump_traceback(dump, all_threads=True)
+        dump.seek(0)
+        return dump.read()[-12000:]
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import (
     CertificateCredential,
     ClientSecretCredential,
@@ -19,6 +22,7 @@ from azure.identity import (
 )
 
 from mdekit import Client
+from mdekit.client import credentials
 from mdekit.client.credentials import build_async_credential, build_credential, resolved_kind
 from mdekit.client.errors import ConfigurationError
 from mdekit.client.profiles import Config, config_path, load_config, save_config
@@ -322,3 +326,43 @@ def test_config_commands_and_profiles_in_use(server: Served, tmp_path: Path) -> 
     missing = mdekit("--profile", "ghost", "alerts", "list", env=env)
     assert missing.returncode == 2
     assert "no profile 'ghost'" in missing.stderr
+
+
+def test_a_token_endpoint_that_never_answers_fails_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """azure-core waits 300 s per try by default; mdekit's credentials give up as its
+    timeouts say (shortened here) and report the time-out."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    taken: list[socket.socket] = []
+
+    def accept_and_say_nothing() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            taken.append(connection)
+
+    threading.Thread(target=accept_and_say_nothing, daemon=True).start()
+    monkeypatch.setattr(credentials, "TOKEN_CONNECT_TIMEOUT", 0.3)
+    monkeypatch.setattr(credentials, "TOKEN_READ_TIMEOUT", 0.3)
+    port = listener.getsockname()[1]
+    env = {
+        "AZURE_TENANT_ID": TENANT,
+        "AZURE_CLIENT_ID": CLIENT,
+        "AZURE_CLIENT_SECRET": "s",
+        "AZURE_AUTHORITY_HOST": f"https://127.0.0.1:{port}",
+        "MDE_PROFILE": "none",
+    }
+    try:
+        credential = build_credential(load_settings(environ=env))
+        with pytest.raises(ClientAuthenticationError, match="timed out"):
+            credential.get_token("https://api.securitycenter.microsoft.com/.default")
+    finally:
+        listener.close()
+        for connection in taken:
+            connection.close()
+    assert taken, "the credential never reached the listener"

@@ -49,8 +49,19 @@ def _require_ids(settings: Settings, kind: str) -> tuple[str, str]:
     return tenant_id, client_id
 
 
+TOKEN_CONNECT_TIMEOUT = 10.0
+TOKEN_READ_TIMEOUT = 30.0
+"""azure-core waits 300 s for each of these by default, and retries: a token endpoint that
+takes a connection and never answers would hold a job for many minutes. Entra answers in
+well under a second."""
+
+
 def _options(settings: Settings) -> dict[str, Any]:
-    options: dict[str, Any] = {"authority": settings.authority}
+    options: dict[str, Any] = {
+        "authority": settings.authority,
+        "connection_timeout": TOKEN_CONNECT_TIMEOUT,
+        "read_timeout": TOKEN_READ_TIMEOUT,
+    }
     if not settings.authority_is_microsoft:
         options["disable_instance_discovery"] = True
     if settings.ca_bundle:
