@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import ssl
 import statistics
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench import servers
+from bench.cpu import tree_cpu_seconds
 from bench.load import LoadResult, drive
 from bench.report import Row
 from bench.steady_load import Target, steady
@@ -138,16 +140,27 @@ def team_scaling(work: Path, *, quick: bool) -> list[Row]:
         # One token for both: the signing keys live in the shared database.
         headers = {"Authorization": f"Bearer {_token(one)}"}
 
-        def load(emu: servers.Emulator) -> Callable[[int], LoadResult]:
-            return lambda span: drive(
-                f"{emu.url}/api/alerts?$top=100",
-                headers=headers,
-                seconds=span,
-                connections=32,
-                cafile=emu.bundle,
-            )
+        cores_used: dict[str, list[float]] = {"one": [], "many": []}
 
-        found = _alternate({"one": load(one), "many": load(many)}, seconds=seconds, rounds=rounds)
+        def load(name: str, emu: servers.Emulator) -> Callable[[int], LoadResult]:
+            def measured(span: int) -> LoadResult:
+                cpu, started = tree_cpu_seconds(emu.pid), time.monotonic()
+                result = drive(
+                    f"{emu.url}/api/alerts?$top=100",
+                    headers=headers,
+                    seconds=span,
+                    connections=32,
+                    cafile=emu.bundle,
+                )
+                used = tree_cpu_seconds(emu.pid) - cpu
+                cores_used[name].append(used / (time.monotonic() - started))
+                return result
+
+            return measured
+
+        found = _alternate(
+            {"one": load("one", one), "many": load("many", many)}, seconds=seconds, rounds=rounds
+        )
     ratios = [
         m.requests_per_second / o.requests_per_second
         for m, o in zip(found["many"], found["one"], strict=True)
@@ -156,19 +169,24 @@ def team_scaling(work: Path, *, quick: bool) -> list[Row]:
     many_rps = statistics.median(r.requests_per_second for r in found["many"])
     one_rps = statistics.median(r.requests_per_second for r in found["one"])
     errors = sum(r.errors for rs in found.values() for r in rs)
+    # The first figure of each is the warm-up's.
+    one_cores = statistics.median(cores_used["one"][1:])
+    many_cores = statistics.median(cores_used["many"][1:])
     ideal = min(SCALING_WORKERS, cores)
     target = round(0.65 * ideal, 2)
     return [
         Row(
             case,
-            f"{many_rps:.0f}/s with {SCALING_WORKERS} workers ({errors} errors)",
-            f"{one_rps:.0f}/s with 1 worker",
+            f"{many_rps:.0f}/s with {SCALING_WORKERS} workers on {many_cores:.2f} cores "
+            f"({errors} errors; {many_rps / many_cores:.0f} requests per CPU-second)",
+            f"{one_rps:.0f}/s with 1 worker on {one_cores:.2f} cores "
+            f"({one_rps / one_cores:.0f} per CPU-second)",
             ratio,
             f">= {target} (0.65 x min(workers, {cores} cores))",
             ratio >= target and errors == 0,
             f"{found['one'][0].tool}, 32 connections, median of {rounds} alternating "
-            f"{seconds} s rounds; the load generator and PostgreSQL share the {cores} cores; "
-            f"{busy}",
+            f"{seconds} s rounds; the load generator and PostgreSQL share the {cores} cores "
+            f"(cores: the emulator's processes' CPU time over the round's); {busy}",
         )
     ]
 

@@ -21,6 +21,8 @@ class Emulator:
     client_id: str
     client_secret: str
     bundle: str
+    pid: int = 0
+    """The `mdekit emulator serve` process (its workers are its children)."""
 
 
 @contextmanager
@@ -68,6 +70,7 @@ def emulator(
             dev["client_id"],
             dev["client_secret"],
             info["ca_bundle"],
+            process.pid,
         )
     finally:
         process.terminate()
