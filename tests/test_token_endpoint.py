@@ -95,6 +95,11 @@ def test_token_claims_and_header_match_entra(shared_emu: InProcess) -> None:
     assert claims["iat"] == claims["nbf"]
     assert claims["exp"] - claims["iat"] == 3900
     assert claims["iat"] < time.time() - 250
+    # The opaque claims keep their lengths and differ from token to token.
+    assert (len(claims["aio"]), len(claims["rh"]), len(claims["uti"])) == (80, 67, 22)
+    assert claims["rh"].startswith("0.") and claims["rh"].endswith(".")
+    again = jwt.decode(_v2(shared_emu).json()["access_token"], options={"verify_signature": False})
+    assert all(again[name] != claims[name] for name in ("aio", "rh", "uti"))
     # The token verifies against the published keys.
     keys = shared_emu.http.get(f"/{tid}/discovery/keys").json()["keys"]
     key = next(k for k in keys if k["kid"] == header["kid"])
