@@ -97,7 +97,8 @@ def test_token_claims_and_header_match_entra(shared_emu: InProcess) -> None:
     assert claims["iat"] < time.time() - 250
     # The opaque claims keep their lengths and differ from token to token.
     assert (len(claims["aio"]), len(claims["rh"]), len(claims["uti"])) == (80, 67, 22)
-    assert claims["rh"].startswith("0.") and claims["rh"].endswith(".")
+    assert claims["rh"].startswith("0.")
+    assert claims["rh"].endswith(".")
     again = jwt.decode(_v2(shared_emu).json()["access_token"], options={"verify_signature": False})
     assert all(again[name] != claims[name] for name in ("aio", "rh", "uti"))
     # The token verifies against the published keys.
