@@ -194,6 +194,43 @@ def test_a_trickled_head_is_cut_off_at_the_deadline(
         sock.close()
 
 
+def test_a_trickled_head_on_a_kept_alive_connection_is_cut_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a response the deadline waits for the next head's first byte (uvicorn's
+    keep-alive timer covers the silence); from that byte on, the head has `head_seconds`."""
+    monkeypatch.setattr(GuardedH11Protocol, "head_seconds", 1.0)
+    with served(tmp_path / "kept-alive", quotas=False) as running:
+        sock = _tls(running)
+        sock.settimeout(HANG_GUARD)
+        sock.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200")
+        sock.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        sock.settimeout(0.2)
+        closed = False
+
+        def cut_off() -> bool:
+            nonlocal closed
+            try:
+                sock.sendall(b"a")
+                rest = sock.recv(4096)
+            except TimeoutError:
+                return False
+            except (OSError, ssl.SSLError):
+                closed = True
+                return True
+            # What is left of the first answer's body may come first; then the close.
+            closed = rest == b""
+            return closed
+
+        wait_for(cut_off, timeout=HANG_GUARD)
+        assert closed
+        sock.close()
+
+
 @pytest.mark.parametrize("trickle", [True, False], ids=["trickled body", "stalled body"])
 def test_a_slow_body_gets_408(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trickle: bool
