@@ -42,3 +42,16 @@ def tree_cpu_seconds(pid: int) -> float:
         total += (int(fields[11]) + int(fields[12])) / _TICKS
         pending += _children(current)
     return total
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat's `cpu`
+    line ((0, 0) off Linux): the difference over a round tells how busy the machine was."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return 0.0, 0.0
+    # user nice system idle iowait irq softirq steal (guest time is inside user already).
+    values = [int(v) for v in first[1:9]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / _TICKS, sum(values) / _TICKS
