@@ -12,7 +12,14 @@ import pytest
 from mdekit.emulator.domain.throttle import Limiter, MemoryCounters
 from mdekit.emulator.hunting.service import HuntingLimits, HuntingService
 from mdekit.emulator.hunting.store import HuntingStore
-from mdekit.kql import CompiledQueries, KqlSemanticError, KqlSyntaxError, compile_query, run
+from mdekit.kql import (
+    CacheStats,
+    CompiledQueries,
+    KqlSemanticError,
+    KqlSyntaxError,
+    compile_query,
+    run,
+)
 from tests.kql import EVENTS, NOW, database
 
 CLOCK_FREE = "Events | where FileName =~ 'cmd.exe' | top 2 by ProcessId desc | project ProcessId"
@@ -70,7 +77,7 @@ def test_errors_are_not_kept() -> None:
             cache.compile("Events | where", now=NOW)
         with pytest.raises(KqlSemanticError):
             cache.compile("Nowhere | count", now=NOW)
-    assert cache.stats() == type(cache.stats())(hits=0, misses=4, entries=0)
+    assert cache.stats() == CacheStats(hits=0, misses=4, entries=0)
 
 
 def test_the_least_recently_used_query_goes_first() -> None:
