@@ -18,29 +18,29 @@ def _stat_fields(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2 :].split()
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat_fields(int(entry.name))
-            if fields is not None and int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def tree_cpu_seconds(pid: int) -> float:
     """User and system CPU seconds of `pid` and its living descendants (0 off Linux)."""
+    if not Path("/proc").is_dir():
+        return 0.0
+    # One pass over /proc: each process's CPU time and children, then the tree from `pid`.
+    children: dict[int, list[int]] = {}
+    seconds: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat_fields(int(entry.name))
+        if fields is None:
+            continue
+        # utime and stime are fields 14 and 15 of stat (from 1); counted from the field
+        # after the name (the 3rd), they are at 11 and 12 from 0; the parent is at 1.
+        seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICKS
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
     total = 0.0
     pending = [pid]
     while pending:
         current = pending.pop()
-        fields = _stat_fields(current)
-        if fields is None:
-            continue
-        # utime and stime are fields 14 and 15 of stat (from 1); counted from the field
-        # after the name (the 3rd), they are at 11 and 12 from 0.
-        total += (int(fields[11]) + int(fields[12])) / _TICKS
-        pending += _children(current)
+        total += seconds.get(current, 0.0)
+        pending += children.get(current, [])
     return total
 
 

@@ -3,6 +3,7 @@ whichever thread reads, on SQLite (a connection of each thread's own) and Postgr
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def test_disposing_the_engine_closes_the_sqlite_readers_connections(tmp_path: Pa
     before = reader()
     engine.dispose()
     for connection in opened:
-        with pytest.raises(Exception, match="closed"):
+        with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
             connection.execute("SELECT 1")
     assert reader() == before, "a read after dispose opens a new connection"
     engine.dispose()
